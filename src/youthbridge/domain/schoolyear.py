@@ -54,7 +54,9 @@ _FULL = re.compile(r"(\d{4})-(\d{4})")
 _DIGITS = re.compile(r"\d+")
 
 
-def parse_year_label(text: str, style: YearLabelStyle = YearLabelStyle.FULL) -> SchoolYear:
+def parse_year_label(
+    text: str, style: YearLabelStyle = YearLabelStyle.FULL
+) -> SchoolYear:
     """Read a school-year label written in a source's declared style."""
     value = text.strip()
     if style is YearLabelStyle.FULL:

@@ -1,0 +1,67 @@
+"""Database setup: engines for each node, SQLite by default, PostgreSQL deployed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from youthbridge.storage.base import CommonBase, DistrictBase, HubBase
+
+
+class NodeKind(StrEnum):
+    DISTRICT = "district"
+    HUB = "hub"
+
+
+def metadata_for(kind: NodeKind) -> list[MetaData]:
+    """The metadata objects whose tables make up one kind of node's database."""
+    # Importing the table modules registers their tables on the metadata.
+    from youthbridge.storage import district_tables, hub_tables  # noqa: F401
+
+    node = DistrictBase.metadata if kind is NodeKind.DISTRICT else HubBase.metadata
+    return [CommonBase.metadata, node]
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def make_engine(url: str) -> Engine:
+    """An engine with the settings every node needs on its database."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(connection: Any, _record: Any) -> None:
+    # Foreign keys are off in SQLite unless asked for; WAL lets a reader and the
+    # writer work at once, which the web app and the scheduled jobs need.
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.close()
+
+
+def create_schema(engine: Engine, kind: NodeKind) -> None:
+    """Bring a node's database to the current schema."""
+    for metadata in metadata_for(kind):
+        metadata.create_all(engine)
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One unit of work: committed when the block ends, rolled back on error."""
+    with factory.begin() as session:
+        yield session
