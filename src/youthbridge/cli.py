@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import logging
+
 import click
 
+from youthbridge import logs
 from youthbridge.commands import demo, district, hub, synthetic
 
 
 @click.group()
 @click.version_option(package_name="youthbridge")
-def main() -> None:
+@click.option("--verbose", is_flag=True, help="Log each step to standard error.")
+def main(verbose: bool) -> None:
     """youthbridge: reach students who are slipping early, with consent as the gate."""
+    logs.configure(logging.INFO if verbose else logging.WARNING)
 
 
 main.add_command(district.group)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
+import polars as pl
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from youthbridge.commands.output import (
@@ -15,8 +17,12 @@ from youthbridge.commands.output import (
     print_json,
     reported,
 )
+from youthbridge.district.indicators import year_indicators
 from youthbridge.district.ingest import IngestReport, SourceFormat, ingest
 from youthbridge.district.node import open_district
+from youthbridge.domain.errors import ConfigError, YouthbridgeError
+from youthbridge.domain.schoolyear import SchoolYear, parse_year_label
+from youthbridge.embedded import open_region, send_release
 
 
 @click.group("district")
@@ -114,3 +120,104 @@ def _print_ingest(report: IngestReport) -> None:
         out.print(f"  note: {note}")
     for rule, count in report.quarantine_by_rule.items():
         out.print(f"  quarantined by {rule}: {count:,}")
+
+
+@group.command("indicators")
+@click.option("--district", "code", required=True, help="The district's code.")
+@click.option(
+    "--year", "year_label", required=True, help="School year, e.g. 2024-2025."
+)
+@data_dir_option
+@json_option
+def indicators_command(
+    code: str, year_label: str, data_dir: Path, as_json: bool
+) -> None:
+    """Each student's early-warning indicators for a school year."""
+    with reported(as_json):
+        school_year = _school_year(year_label)
+        node = open_district(data_dir, code)
+        result = year_indicators(node, school_year)
+        rows = result.student_year.sort("student_id")
+        if as_json:
+            print_json(
+                {
+                    "district": code,
+                    "school_year": school_year.label,
+                    "report": dataclasses.asdict(result.report),
+                    "students": rows.to_dicts(),
+                }
+            )
+            return
+        _print_indicators(code, school_year, rows)
+
+
+def _school_year(label: str) -> SchoolYear:
+    try:
+        return parse_year_label(label)
+    except YouthbridgeError as error:
+        raise ConfigError(f"--year: {error.message}", code="usage:year") from error
+
+
+def _print_indicators(code: str, school_year: SchoolYear, rows: pl.DataFrame) -> None:
+    chronic = int(rows["chronic_absence"].sum()) if rows.height else 0
+    truant = int(rows["habitual_truancy"].sum()) if rows.height else 0
+    out.print(
+        f"District {code}, {school_year.label}: {rows.height:,} students;"
+        f" {chronic:,} chronically absent, {truant:,} habitually truant"
+    )
+    shown = rows.select(
+        "student_id",
+        "membership_days",
+        "days_absent",
+        "attendance_rate",
+        "chronic_absence",
+        "habitual_truancy",
+        "oss_count",
+        "expulsions",
+    )
+    with pl.Config(tbl_rows=40, tbl_cols=10):
+        out.print(str(shown.head(40)), markup=False)
+
+
+@group.command("release")
+@click.option("--district", "code", required=True, help="The district's code.")
+@click.option(
+    "--year", "year_label", required=True, help="School year, e.g. 2024-2025."
+)
+@data_dir_option
+@json_option
+def release_command(code: str, year_label: str, data_dir: Path, as_json: bool) -> None:
+    """Send the hub the year's de-identified records, after the disclosure check."""
+    with reported(as_json):
+        school_year = _school_year(year_label)
+        region = open_region(data_dir, [code])
+        try:
+            sent = send_release(region, code, school_year)
+        finally:
+            region.close()
+        report = sent.prepared.report.to_dict()
+        if as_json:
+            print_json(
+                {
+                    "district": code,
+                    "school_year": school_year.label,
+                    "message_id": str(sent.envelope.message_id),
+                    "applied": sent.applied,
+                    "disclosure_report": report,
+                }
+            )
+            return
+        state = "received by the hub" if sent.applied else "queued; not yet applied"
+        out.print(
+            f"District {code}, {school_year.label}: release of"
+            f" {len(sent.prepared.payload.records):,} records {state}"
+        )
+        out.print(
+            f"  k achieved {report['k_achieved']} (minimum {report['k_minimum']});"
+            f" {report['records_suppressed']:,} records suppressed"
+        )
+        for step in report["steps"]:
+            out.print(
+                f"  step {step['step']}: k = {step['k_after']},"
+                f" {step['records_affected']:,} records changed"
+            )

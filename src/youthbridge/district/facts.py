@@ -12,6 +12,7 @@ student missing from a later export keeps what was stored.
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import polars as pl
@@ -56,3 +57,20 @@ def scan(folder: Path, committed: list[str]) -> pl.LazyFrame | None:
     rows = pl.scan_parquet(paths)
     day = ["student_id", "school_id", "date"]
     return rows.filter(pl.col(BATCH_COLUMN) == pl.col(BATCH_COLUMN).max().over(day))
+
+
+def recover(folder: Path, committed: list[int]) -> None:
+    """Finish what a stop between commit and rename left, and sweep the rest.
+
+    A staged file whose batch committed is published. A staged file whose batch
+    never committed is removed once it is a day old: a younger one may belong to
+    an ingest still under way.
+    """
+    known = set(committed)
+    stale_before = time.time() - 86_400
+    for staged in folder.glob(".batch-*.parquet.partial"):
+        batch_id = int(staged.name.removeprefix(".batch-").split(".")[0])
+        if batch_id in known:
+            publish(folder, batch_id)
+        elif staged.stat().st_mtime < stale_before:
+            staged.unlink(missing_ok=True)

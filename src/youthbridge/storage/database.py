@@ -22,6 +22,8 @@ class NodeKind(StrEnum):
 def metadata_for(kind: NodeKind) -> list[MetaData]:
     """The metadata objects whose tables make up one kind of node's database."""
     # Importing the table modules registers their tables on the metadata.
+    from youthbridge.exchange import tables as exchange_tables  # noqa: F401
+    from youthbridge.security import tables as security_tables  # noqa: F401
     from youthbridge.storage import district_tables, hub_tables  # noqa: F401
 
     node = DistrictBase.metadata if kind is NodeKind.DISTRICT else HubBase.metadata

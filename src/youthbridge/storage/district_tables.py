@@ -60,6 +60,14 @@ quarantine_rows = Table(
     Column("message", Text, nullable=False),
 )
 
+# The only way back from a pseudonym to a student; it never leaves the district.
+pseudonyms = Table(
+    "pseudonyms",
+    metadata,
+    Column("pseudonym", String(64), primary_key=True),
+    Column("student_id", Text, nullable=False, unique=True),
+)
+
 
 def _sql_type(kind: canonical.Kind) -> TypeEngine[Any]:
     if kind is canonical.Kind.DATE:
