@@ -7,14 +7,13 @@ from pathlib import Path
 
 import click
 import polars as pl
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from youthbridge.commands.output import (
     data_dir_option,
-    err,
     json_option,
     out,
     print_json,
+    progress,
     reported,
 )
 from youthbridge.district.indicators import year_indicators
@@ -59,38 +58,12 @@ def ingest_command(
     """Read, validate and store one export (a file or a folder) as one batch."""
     with reported(as_json):
         node = open_district(data_dir, code)
-        with _progress(quiet=as_json) as say:
+        with progress(quiet=as_json) as say:
             report = ingest(node, source, SourceFormat(source_format), map_path, say)
         if as_json:
             print_json(report.to_dict())
         else:
             _print_ingest(report)
-
-
-class _Steps:
-    def __init__(self, progress: Progress | None) -> None:
-        self._progress = progress
-        self._task = progress.add_task("starting", total=None) if progress else None
-
-    def __call__(self, step: str) -> None:
-        if self._progress is not None and self._task is not None:
-            self._progress.update(self._task, description=step)
-
-    def __enter__(self) -> _Steps:
-        if self._progress is not None:
-            self._progress.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._progress is not None:
-            self._progress.stop()
-
-
-def _progress(quiet: bool) -> _Steps:
-    if quiet or not err.is_terminal:
-        return _Steps(None)
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
-    return _Steps(Progress(*columns, console=err, transient=True))
 
 
 def _print_ingest(report: IngestReport) -> None:

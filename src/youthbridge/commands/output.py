@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from youthbridge.domain.errors import (
     AccessDenied,
@@ -88,3 +89,31 @@ def _print_error(error: YouthbridgeError, as_json: bool) -> None:
 
 def print_json(value: Any) -> None:
     click.echo(json.dumps(value, indent=2, default=str, ensure_ascii=False))
+
+
+class Steps:
+    """A spinner naming the current step, on standard error, when it is a terminal."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self._task = progress.add_task("starting", total=None) if progress else None
+
+    def __call__(self, step: str) -> None:
+        if self._progress is not None and self._task is not None:
+            self._progress.update(self._task, description=step)
+
+    def __enter__(self) -> Steps:
+        if self._progress is not None:
+            self._progress.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+
+
+def progress(quiet: bool) -> Steps:
+    if quiet or not err.is_terminal:
+        return Steps(None)
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    return Steps(Progress(*columns, console=err, transient=True))

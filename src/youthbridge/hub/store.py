@@ -209,3 +209,26 @@ _RECORD_SCHEMA: dict[str, pl.DataType] = {
     )
     for name in RECORD_FIELDS
 }
+
+
+def current_releases(session: Session) -> list[dict[str, Any]]:
+    """The current release of every district and year, with its disclosure report."""
+    query = (
+        select(
+            releases.c.district_code,
+            releases.c.school_year,
+            releases.c.record_count,
+            releases.c.disclosure_report,
+        )
+        .where(releases.c.superseded_by.is_(None))
+        .order_by(releases.c.district_code, releases.c.school_year)
+    )
+    return [
+        {
+            "district_code": row.district_code,
+            "school_year": row.school_year,
+            "records": row.record_count,
+            "report": row.disclosure_report,
+        }
+        for row in session.execute(query)
+    ]
