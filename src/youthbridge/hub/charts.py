@@ -12,7 +12,7 @@ import altair as alt
 import polars as pl
 import vl_convert
 
-WIDTH = 520
+WIDTH = 400
 
 
 def bar_chart(
@@ -22,12 +22,13 @@ def bar_chart(
     value: str,
     title: str,
     color: str | None = None,
+    order: list[str] | None = None,
 ) -> str:
     """A bar chart of `value` by `category` as SVG text ("" with nothing to show)."""
     if not rows:
         return ""
     encoding: dict[str, Any] = {
-        "x": alt.X(f"{category}:N", sort=None, title=None),
+        "x": alt.X(f"{category}:N", sort=order, title=None),
         "y": alt.Y(f"{value}:Q", title=None, axis=alt.Axis(format="%")),
         "tooltip": [f"{category}:N", alt.Tooltip(f"{value}:Q", format=".1%")],
     }
@@ -52,8 +53,10 @@ def count_chart(
         alt.Chart(pl.DataFrame(rows), title=title, width=WIDTH, height=220)
         .mark_bar()
         .encode(
-            x=alt.X(f"{category}:N", sort=None, title=None),
-            y=alt.Y(f"{value}:Q", title=None),
+            y=alt.Y(
+                f"{category}:N", sort=None, title=None, axis=alt.Axis(labelLimit=320)
+            ),
+            x=alt.X(f"{value}:Q", title=None),
             color=alt.Color(f"{color}:N", title=None),
             tooltip=[f"{category}:N", f"{color}:N", f"{value}:Q"],
         )

@@ -18,7 +18,7 @@ from youthbridge.domain.agreement import Agreement
 from youthbridge.domain.suppression import suppress
 from youthbridge.hub.charts import bar_chart, count_chart, shown_rates
 from youthbridge.hub.review import Review
-from youthbridge.hub.trends import COUNT_COLUMNS, Dimension, Trend
+from youthbridge.hub.trends import AGE_BANDS, COUNT_COLUMNS, Dimension, Trend
 from youthbridge.security.exports import write_csv
 from youthbridge.storage.base import utcnow
 
@@ -27,6 +27,17 @@ _TEMPLATES = jinja2.Environment(
     autoescape=jinja2.select_autoescape(["html"]),
     undefined=jinja2.StrictUndefined,
 )
+
+
+def _percent(value: object) -> str:
+    """A share shown as a percentage; a marker or an empty cell as it is."""
+    try:
+        return f"{float(str(value)) * 100:.1f}%"
+    except ValueError:
+        return "" if value is None else str(value)
+
+
+_TEMPLATES.filters["percent"] = _percent
 
 
 @dataclass
@@ -106,15 +117,16 @@ def _charts(inputs: ReportInputs, at_risk: pl.DataFrame) -> list[dict[str, Any]]
         rows, left_out = shown_rates(
             trend.shown.display, trend.shown.suppressed_mask, rate
         )
-        charts.append(
-            {
-                "title": title,
-                "left_out": left_out,
-                "svg": bar_chart(
-                    rows, category=category, value=rate, title=title, color="district"
-                ),
-            }
+        order = AGE_BANDS if dimension is Dimension.AGE else None
+        svg = bar_chart(
+            rows,
+            category=category,
+            value=rate,
+            title=title,
+            color="district",
+            order=order,
         )
+        charts.append({"title": title, "left_out": left_out, "svg": svg})
     counts = at_risk.filter(pl.col("students") != inputs.agreement.suppression_marker)
     charts.append(
         {

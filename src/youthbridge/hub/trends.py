@@ -32,6 +32,7 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("suspended", "suspended"),
     ("expelled", "expelled"),
 )
+AGE_BANDS = ["0-4", "5-10", "11-13", "14-15", "16-17", "18+"]
 COUNT_COLUMNS = ("students", *(name for name, _ in MEASURES))
 RATE_SPECS = tuple(RateSpec(f"{name}_rate", name, "students") for name, _ in MEASURES)
 

@@ -8,6 +8,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from alembic import command
+from alembic.config import Config
 from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -52,10 +54,23 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def migration_config(kind: NodeKind) -> Config:
+    """Alembic's configuration for one kind of node, without an ini file."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS / kind.value))
+    config.set_main_option("path_separator", "os")
+    return config
+
+
 def create_schema(engine: Engine, kind: NodeKind) -> None:
-    """Bring a node's database to the current schema."""
-    for metadata in metadata_for(kind):
-        metadata.create_all(engine)
+    """Bring a node's database to the current schema through its migrations."""
+    config = migration_config(kind)
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
