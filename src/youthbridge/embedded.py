@@ -9,17 +9,19 @@ other side.
 
 from __future__ import annotations
 
+import base64
+import os
+import secrets
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy.orm import Session
 
+from youthbridge.district.inbox import district_dispatch
 from youthbridge.district.node import DistrictNode, open_district
 from youthbridge.district.release import PreparedRelease, prepare_release
 from youthbridge.domain.agreement import Agreement
-from youthbridge.domain.errors import Refused
 from youthbridge.domain.schoolyear import SchoolYear
 from youthbridge.exchange.inbox import InboxReceiver
 from youthbridge.exchange.messages import AckStatus, Envelope, MessageType
@@ -33,12 +35,20 @@ from youthbridge.exchange.signing import (
 )
 from youthbridge.exchange.tables import InboxMessage
 from youthbridge.exchange.transport import InProcessTransport
-from youthbridge.hub.node import HubNode, open_hub
-from youthbridge.hub.store import ReleaseApplier
+from youthbridge.hub.inbox import dispatch, hub_inbox_handlers
+from youthbridge.hub.node import KEY_STORE_FOLDER, HubNode, open_hub
+from youthbridge.security.keys import (
+    MASTER_KEY_FILE_VARIABLE,
+    MASTER_KEY_VARIABLE,
+    FileSecretStore,
+    load_master_key,
+)
+from youthbridge.security.vault import Vault
 
 HUB_PARTY = "hub"
 PARTIES_FILE = "parties.toml"
 IDENTITY_FILE = "identity.key"
+MASTER_KEY_FILE = "master.key"
 
 
 def district_party(code: str) -> str:
@@ -81,16 +91,39 @@ def open_region(
     keys.update({district_party(c): _identity(n.folder) for c, n in districts.items()})
     parties = _listed_parties(root, keys, district_codes)
     region = Region(root, hub, districts, keys, parties)
+    hub.vault = _embedded_vault(root, hub)
+    hub.identity = keys[HUB_PARTY]
     region.transport.register(
         HUB_PARTY,
         InboxReceiver(
-            HUB_PARTY,
-            hub.sessions,
-            parties,
-            _HubDispatch(ReleaseApplier(parties, terms.k_minimum)),
+            HUB_PARTY, hub.sessions, parties, dispatch(hub_inbox_handlers(hub, parties))
         ),
     )
+    for code, node in districts.items():
+        party = district_party(code)
+        region.transport.register(
+            party, InboxReceiver(party, node.sessions, parties, district_dispatch(node))
+        )
     return region
+
+
+def _embedded_vault(root: Path, hub: HubNode) -> Vault:
+    """The hub's vault; the embedded default keeps its master key in a file.
+
+    A deployment gives the master key through the environment (or a key file
+    it names) and keeps it away from the data folder and its backups; the
+    embedded default makes one beside the nodes so that a demo runs anywhere.
+    """
+    if MASTER_KEY_VARIABLE in os.environ or MASTER_KEY_FILE_VARIABLE in os.environ:
+        master = load_master_key()
+    else:
+        path = root / MASTER_KEY_FILE
+        if not path.exists():
+            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(base64.b64encode(secrets.token_bytes(32)).decode())
+        master = load_master_key({MASTER_KEY_FILE_VARIABLE: str(path)})
+    return Vault(master, FileSecretStore(hub.folder / KEY_STORE_FOLDER))
 
 
 def _identity(folder: Path) -> Ed25519PrivateKey:
@@ -130,21 +163,6 @@ def _parties_toml(listed: dict[str, dict[str, str]]) -> str:
         lines.extend(f'{key} = "{value}"' for key, value in sorted(entry.items()))
         lines.append("")
     return "\n".join(lines)
-
-
-class _HubDispatch:
-    """Routes each message the hub receives to the code that applies its type."""
-
-    def __init__(self, releases: ReleaseApplier) -> None:
-        self._releases = releases
-
-    def __call__(self, session: Session, envelope: Envelope) -> None:
-        if envelope.type is MessageType.DEIDENTIFIED_RELEASE:
-            self._releases(session, envelope)
-            return
-        raise Refused(
-            f"the hub does not take {envelope.type} messages yet", code="message:type"
-        )
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from youthbridge.district.sources import SourceBatch
 from youthbridge.district.validation import ValidatedBatch, validate
 from youthbridge.domain.errors import BatchRefused, ConfigError, Problem
 from youthbridge.storage.base import utcnow
+from youthbridge.storage.bulk import insert_frame
 from youthbridge.storage.district_tables import (
     CANONICAL,
     ingest_batches,
@@ -259,7 +260,7 @@ def _upsert(
 ) -> None:
     table = CANONICAL[name]
     key = list(TABLES[name].key)
-    rows = frame.with_columns(pl.lit(batch_id).alias("batch_id")).to_dicts()
+    rows = frame.with_columns(pl.lit(batch_id).alias("batch_id"))
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table)
     updates = {
@@ -268,8 +269,7 @@ def _upsert(
         if column.name not in key
     }
     upsert = statement.on_conflict_do_update(index_elements=key, set_=updates)
-    for start in range(0, len(rows), 50_000):
-        connection.execute(upsert, rows[start : start + 50_000])
+    insert_frame(connection, upsert, rows)
 
 
 def _insert_quarantine(
@@ -280,7 +280,7 @@ def _insert_quarantine(
     rows = problems.rename(
         {"table": "table_name", "column": "column_name"}
     ).with_columns(pl.lit(batch_id).alias("batch_id"))
-    connection.execute(insert(quarantine_rows), rows.to_dicts())
+    insert_frame(connection, insert(quarantine_rows), rows)
 
 
 def _report(

@@ -37,5 +37,13 @@ class SequenceRefused(MessageRefused):
     """The envelope reuses a sequence number already taken by another message."""
 
 
+class ContentRefused(Refused):
+    """The receiver may not hold what the message carries; its payload is dropped.
+
+    Raised by an `apply` that finds, say, records beyond what a consent names:
+    the message is kept as a dead letter, but without its payload.
+    """
+
+
 class TransportError(YouthbridgeError):
     """A message could not be handed over; the outbox will try it again."""

@@ -10,6 +10,7 @@ letter until it is replayed.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +21,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from youthbridge.domain.errors import NotFound, YouthbridgeError
-from youthbridge.exchange.errors import RouteRefused, SequenceRefused
+from youthbridge.exchange.errors import (
+    ContentRefused,
+    RouteRefused,
+    SequenceRefused,
+)
 from youthbridge.exchange.messages import Ack, AckStatus, Envelope, parse_payload
 from youthbridge.exchange.parties import PartyDirectory
 from youthbridge.exchange.routes import check_route
@@ -186,6 +191,8 @@ def _apply_arrival(
             row = _inbox_row(envelope, InboxStatus.DEAD)
             row.error = _describe(error)
             session.add(row)
+            if isinstance(error, ContentRefused):
+                _withhold(row)
         _log_dead(envelope.message_id, error)
         return AckStatus.DEAD
     return AckStatus.APPLIED
@@ -243,7 +250,27 @@ def _mark_dead(
             row.status = InboxStatus.DEAD
             row.applied_at = None
             row.error = _describe(error)
+            if isinstance(error, ContentRefused):
+                _withhold(row)
     _log_dead(message_id, error)
+
+
+def withhold_payload(session: Session, message_id: uuid.UUID) -> None:
+    """Drop a recorded message's payload, keeping the rest of its envelope.
+
+    For content that the node keeps elsewhere under its own protection (sealed
+    records) or may not keep at all. The row can no longer be replayed: its
+    signature no longer matches, which is intended.
+    """
+    row = session.get(InboxMessage, message_id, with_for_update=True)
+    if row is not None:
+        _withhold(row)
+
+
+def _withhold(row: InboxMessage) -> None:
+    envelope = json.loads(row.envelope)
+    envelope["payload"] = {"withheld": True}
+    row.envelope = json.dumps(envelope, sort_keys=True, separators=(",", ":"))
 
 
 def _describe(error: YouthbridgeError) -> str:

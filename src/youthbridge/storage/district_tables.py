@@ -104,3 +104,6 @@ CANONICAL: dict[str, Table] = {
     for name, definition in canonical.TABLES.items()
     if name != canonical.ATTENDANCE.name
 }
+
+# Registers the outreach, consent and disclosure-log tables on the same metadata.
+from youthbridge.storage import consent_tables  # noqa: E402, F401

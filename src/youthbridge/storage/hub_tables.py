@@ -97,3 +97,7 @@ RECORD_FIELDS: tuple[str, ...] = tuple(
     column.name for column in release_records.columns if column.name != "release_id"
 )
 INCIDENT_FIELDS: tuple[str, ...] = ("pseudonym", "month", "behavior", "action", "days")
+
+# Imported last, so that creating a hub schema always creates the case and
+# directory tables with the store's.
+from youthbridge.storage import case_tables  # noqa: E402, F401

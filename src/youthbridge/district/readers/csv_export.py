@@ -75,13 +75,9 @@ def _read_table(
     return frame, pl.concat([problems, year_problems])
 
 
-def _parse(path: Path, data: bytes | None, delimiter: str) -> pl.DataFrame:
+def _parse(path: Path, data: bytes, delimiter: str) -> pl.DataFrame:
     try:
-        return pl.read_csv(
-            io.BytesIO(data) if data is not None else path,
-            separator=delimiter,
-            infer_schema=False,
-        )
+        return pl.read_csv(data, separator=delimiter, infer_schema=False)
     except pl.exceptions.PolarsError as error:
         raise SourceError(
             f"{path}: not a readable CSV file: {error}", code="source:csv"
@@ -113,33 +109,30 @@ def _check_headers(path: Path, frame: pl.DataFrame, table_map: TableMap) -> None
 def _canonical(
     frame: pl.DataFrame,
     path: Path,
-    data: bytes | None,
+    data: bytes,
     table_map: TableMap,
     delimiter: str,
 ) -> pl.DataFrame:
     columns = [pl.col(header).alias(name) for name, header in table_map.columns.items()]
-    lines = _record_lines(path, data, frame.height, delimiter)
+    lines = _record_lines(data, frame.height, delimiter)
     return frame.select(columns).with_columns(
         pl.lit(str(path)).alias(FILE_COLUMN),
         pl.Series(LINE_COLUMN, lines, dtype=pl.Int64),
     )
 
 
-def _record_lines(
-    path: Path, data: bytes | None, rows: int, delimiter: str
-) -> pl.Series:
+def _record_lines(data: bytes, rows: int, delimiter: str) -> pl.Series:
     """The line on which each record starts, counting the header as line 1.
 
     Most exports have one record a line, and then this is a range. A quoted field
     with a line break inside shifts every later record, so such files are walked
     with the csv module to find where each record really starts.
     """
-    content = data if data is not None else path.read_bytes()
-    breaks = content.count(b"\n") - (1 if content.endswith(b"\n") else 0)
+    breaks = data.count(b"\n") - (1 if data.endswith(b"\n") else 0)
     if breaks == rows:
         return pl.int_range(2, rows + 2, eager=True)
     reader = csv.reader(
-        io.StringIO(content.decode("utf-8"), newline=""), delimiter=delimiter
+        io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=delimiter
     )
     starts: list[int] = []
     next(reader, None)
@@ -159,7 +152,12 @@ def _map_codes(
             continue
         table_codes = table_map.codes.get(column.name, {})
         raw = pl.col(column.name)
-        unknown = frame.filter(raw.is_not_null() & ~raw.is_in(list(table_codes)))
+        # Every code is text, so a value left empty by the mapping is one the
+        # table does not list: one lookup finds both the codes and the unknowns.
+        mapped = frame.select(
+            raw.replace_strict(table_codes, default=None, return_dtype=pl.String)
+        ).to_series()
+        unknown = frame.filter(raw.is_not_null() & mapped.is_null())
         problems.append(
             _problems(
                 unknown,
@@ -169,9 +167,7 @@ def _map_codes(
                 "a value the map's code table does not list",
             )
         )
-        frame = frame.with_columns(
-            raw.replace_strict(table_codes, default=None, return_dtype=pl.String)
-        )
+        frame = frame.with_columns(mapped)
     return frame, pl.concat(problems)
 
 

@@ -1,8 +1,9 @@
 """Decoding source files as their declared encoding, and saying where one breaks.
 
 Polars reads UTF-8 only. A file declared cp1252 is transcoded to UTF-8 first; a
-file declared UTF-8 is checked in chunks, so that a file in another encoding is
-refused with the line of its first bad byte rather than read as mojibake.
+file declared UTF-8 is read once and checked in memory, so that a file in another
+encoding is refused with the line of its first bad byte rather than read as
+mojibake.
 """
 
 from __future__ import annotations
@@ -13,15 +14,15 @@ from pathlib import Path
 from youthbridge.domain.errors import Problem, SourceError
 
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
-_BOM = codecs.BOM_UTF8
 _CHUNK = 1 << 24
 
 
-def utf8_bytes(path: Path, encoding: str) -> bytes | None:
-    """The file as UTF-8 without a byte-order mark.
+def utf8_bytes(path: Path, encoding: str) -> bytes:
+    """The file's bytes as UTF-8, read from disk once.
 
-    Returns None when the file on disk is already exactly that, so the caller can
-    hand Polars the path and skip a copy of a large file.
+    A UTF-8 file may start with a byte-order mark whatever the map says; it is
+    left in place, since the CSV parser drops it from the first header and
+    slicing it off here would copy the whole file.
     """
     if encoding not in ENCODINGS:
         raise SourceError(
@@ -31,34 +32,30 @@ def utf8_bytes(path: Path, encoding: str) -> bytes | None:
         )
     if encoding == "cp1252":
         return _transcode(path)
-    _check_utf8(path)
-    with path.open("rb") as handle:
-        has_bom = handle.read(len(_BOM)) == _BOM
-    # A UTF-8 file may start with a byte-order mark whatever the map says; dropping
-    # it keeps the first header's name exact.
-    return path.read_bytes()[len(_BOM) :] if has_bom else None
+    data = path.read_bytes()
+    _check_utf8(path, data)
+    return data
 
 
-def _check_utf8(path: Path) -> None:
+def _check_utf8(path: Path, data: bytes) -> None:
+    # Decoding in chunks bounds the memory of the text the check makes and
+    # throws away; a memoryview slices without copying.
     decoder = codecs.getincrementaldecoder("utf-8")()
-    offset = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            try:
-                decoder.decode(chunk, final=False)
-            except UnicodeDecodeError as error:
-                _refuse_undecodable(path, offset, chunk, error)
-            offset += len(chunk)
+    view = memoryview(data)
+    for offset in range(0, len(data), _CHUNK):
+        chunk = view[offset : offset + _CHUNK]
         try:
-            decoder.decode(b"", final=True)
+            decoder.decode(chunk, final=False)
         except UnicodeDecodeError as error:
-            _refuse_undecodable(path, offset, b"", error)
+            _refuse_undecodable(path, data, offset + error.start)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        _refuse_undecodable(path, data, len(data) - len(decoder.getstate()[0]))
 
 
-def _refuse_undecodable(
-    path: Path, offset: int, chunk: bytes, error: UnicodeDecodeError
-) -> None:
-    line = _line_at(path, offset + error.start)
+def _refuse_undecodable(path: Path, data: bytes, byte_offset: int) -> None:
+    line = data.count(b"\n", 0, byte_offset) + 1
     raise SourceError(
         f"{path}: line {line} is not valid UTF-8; if the file was saved in another"
         ' encoding, declare it in the column map (for example encoding = "cp1252")',
@@ -68,18 +65,13 @@ def _refuse_undecodable(
                 file=str(path),
                 line=line,
                 column=None,
-                value=chunk[error.start : error.start + 4].hex(" ") or None,
+                value=data[byte_offset : byte_offset + 4].hex(" ") or None,
                 rule="source:encoding",
                 message="bytes that are not UTF-8; declare the file's encoding in the"
                 ' column map (for example encoding = "cp1252")',
             )
         ],
     )
-
-
-def _line_at(path: Path, byte_offset: int) -> int:
-    with path.open("rb") as handle:
-        return handle.read(byte_offset).count(b"\n") + 1
 
 
 def _transcode(path: Path) -> bytes:
