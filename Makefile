@@ -31,8 +31,8 @@ test: setup system-packages
 	TZ=America/Adak $(BIN)/pytest -q -n 2
 
 lint: setup
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 	$(BIN)/mypy
 
 bench: setup

@@ -66,6 +66,12 @@ class Region:
     parties: PartyDirectory
     transport: InProcessTransport = field(default_factory=InProcessTransport)
 
+    def deliver(self) -> None:
+        """Send every node's due messages; each applies what it receives."""
+        deliver_pending(self.hub.sessions, self.transport)
+        for node in self.districts.values():
+            deliver_pending(node.sessions, self.transport)
+
     def close(self) -> None:
         self.hub.close()
         for node in self.districts.values():

@@ -1,0 +1,119 @@
+"""`youthbridge serve`: one node's web application on a port, through uvicorn."""
+
+from __future__ import annotations
+
+import ipaddress
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import click
+import uvicorn
+from fastapi import FastAPI
+
+from youthbridge.commands.output import data_dir_option, reported
+from youthbridge.district.node import open_district
+from youthbridge.domain.errors import ConfigError
+from youthbridge.embedded import PARTIES_FILE, district_party
+from youthbridge.exchange.parties import Party, PartyKind
+from youthbridge.hub.node import open_hub
+from youthbridge.security.settings import SecuritySettings, load_settings
+
+
+@click.command("serve")
+@click.option("--node", "kind", type=click.Choice(["hub", "district"]), required=True)
+@click.option(
+    "--district",
+    "codes",
+    multiple=True,
+    help="The district to serve; for the hub, each partner district.",
+)
+@data_dir_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option(
+    "--imports",
+    "import_roots",
+    multiple=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder a district may ingest from by path (repeatable).",
+)
+def command(
+    kind: str,
+    codes: tuple[str, ...],
+    data_dir: Path,
+    host: str,
+    port: int,
+    import_roots: tuple[Path, ...],
+) -> None:
+    """Serve the hub's or a district's pages and REST API."""
+    with reported(False):
+        settings = load_settings()
+        app = _app(kind, list(codes), data_dir, settings, host, import_roots)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _app(
+    kind: str,
+    codes: list[str],
+    data_dir: Path,
+    settings: SecuritySettings,
+    host: str,
+    import_roots: tuple[Path, ...],
+) -> FastAPI:
+    # Over plain HTTP on loopback a Secure cookie is never sent back; anywhere
+    # else the app must sit behind TLS, so its cookies are Secure.
+    secure = not _loopback(host)
+    if kind == "hub":
+        from youthbridge.web.hub.app import create_app as hub_app
+
+        partners = _partners(data_dir, codes)
+        return hub_app(
+            open_hub(data_dir),
+            settings=settings,
+            districts=partners,
+            secure_cookies=secure,
+        )
+    if len(codes) != 1:
+        raise ConfigError(
+            "a district node is served with exactly one --district CODE",
+            code="serve:district",
+        )
+    from youthbridge.web.district.app import create_app as district_app
+
+    node = open_district(data_dir, codes[0])
+    roots = import_roots or (data_dir / "imports",)
+    return district_app(
+        node, settings=settings, import_roots=roots, secure_cookies=secure
+    )
+
+
+def _partners(data_dir: Path, codes: list[str]) -> dict[str, Party]:
+    """The partner districts named, with their keys from the parties file."""
+    path = data_dir / PARTIES_FILE
+    listed: dict[str, Any] = {}
+    if path.exists():
+        listed = tomllib.loads(path.read_text(encoding="utf-8")).get("parties", {})
+    partners = {}
+    for code in codes:
+        entry = listed.get(district_party(code))
+        if entry is None:
+            raise ConfigError(
+                f"{path}: district `{code}` is not listed; open the region once so"
+                " that its key is recorded",
+                code="serve:party",
+            )
+        partners[code] = Party(
+            party_id=district_party(code),
+            kind=PartyKind.DISTRICT,
+            public_key=str(entry["public_key"]),
+            district_code=code,
+        )
+    return partners
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"

@@ -1,0 +1,1 @@
+"""What the hub app and the district app share: sign-in, guards, errors, pages."""

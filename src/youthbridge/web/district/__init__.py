@@ -1,0 +1,1 @@
+"""The district's web application: uploads, quarantine, outreach, disclosures."""

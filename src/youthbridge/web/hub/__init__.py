@@ -1,0 +1,1 @@
+"""The hub's web application: trends, the at-risk review, outreach requests."""
