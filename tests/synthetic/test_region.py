@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from datetime import date
 
 import polars as pl
@@ -321,19 +320,11 @@ def test_the_same_seed_gives_the_same_region(region: Region) -> None:
             assert frame.equals(again.districts[code][name]), name
 
 
-def test_a_small_region_generates_in_about_a_second() -> None:
-    started = time.perf_counter()
-    generate_region(0.02, 5)
-
-    assert time.perf_counter() - started < 5.0
-
-
 @pytest.mark.slow
-def test_a_full_size_region_generates_in_under_ninety_seconds() -> None:
-    started = time.perf_counter()
+def test_a_full_size_region_is_generated_whole() -> None:
+    # How long it takes is measured by the benchmark, not here.
     full = generate_region(1.0, 5)
 
-    assert time.perf_counter() - started < 90.0
     rows = sum(full.districts[code]["attendance"].height for code in CODES)
     assert rows > 15_000_000
 
