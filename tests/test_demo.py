@@ -167,3 +167,21 @@ def test_grand_bend_runs_end_to_end(tmp_path: Path) -> None:
     assert body["ingests"][0]["students"] == 960
     assert body["releases"][0]["applied"] is True
     assert Path(body["report"]).is_file()
+
+
+@pytest.mark.parametrize("by", ["month", "zip", "age", "race", "sex", "school"])
+def test_trends_json_never_shows_a_small_count(demo: dict[str, Any], by: str) -> None:
+    nodes = demo["data"] / "demo-synthetic" / "nodes"
+    result = CliRunner().invoke(
+        main, ["hub", "trends", "--by", by, "--json", "--data-dir", str(nodes)]
+    )
+
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)["rows"]
+    counts = [
+        row[name]
+        for row in rows
+        for name in ("students", "chronic_absence", "suspended", "expelled")
+    ]
+    assert all(value in ("<10", "*", "", None) or int(value) >= 10 for value in counts)
+    assert "<10" in counts
