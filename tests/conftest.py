@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-POSTGRES_URL = os.environ.get("YOUTHBRIDGE_TEST_DATABASE_URL")
+POSTGRES_URL = os.environ.get("YOUTHBRIDGE_TEST_DATABASE_URL") or None
 
 
 @pytest.fixture(scope="session")
