@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 import structlog
-from sqlalchemy import insert, select, update
+from sqlalchemy import Boolean, Column, Date, Float, Integer, insert, select, update
 from sqlalchemy.orm import Session
 
 from youthbridge.domain.disclosure import DisclosureReport, check_release
@@ -28,6 +28,7 @@ from youthbridge.storage.hub_tables import (
     release_records,
     releases,
 )
+from youthbridge.storage.types import ExactDecimal
 
 log = structlog.get_logger("youthbridge.hub.store")
 
@@ -175,39 +176,26 @@ def current_incidents(session: Session) -> pl.DataFrame:
     return pl.DataFrame([dict(row) for row in rows], schema=schema)
 
 
+def _polars_type(column: Column[Any]) -> pl.DataType:
+    """The frame type of a stored record column: its SQL type, read for analysis.
+
+    Exact decimals become floats here: trends and the review compute rates and
+    compare them with thresholds; the exact figures stay in the store.
+    """
+    kind = column.type
+    if isinstance(kind, ExactDecimal | Float):
+        return pl.Float64()
+    if isinstance(kind, Boolean):
+        return pl.Boolean()
+    if isinstance(kind, Integer):
+        return pl.Int64()
+    if isinstance(kind, Date):
+        return pl.Date()
+    return pl.String()
+
+
 _RECORD_SCHEMA: dict[str, pl.DataType] = {
-    name: (
-        pl.Float64()
-        if name
-        in {
-            "membership_days",
-            "days_absent",
-            "iss_days",
-            "oss_days",
-            "attendance_rate",
-            "recent_attendance_rate",
-            "prior_attendance_rate",
-        }
-        else pl.Boolean()
-        if name in {"chronic_absence", "habitual_truancy"}
-        else pl.Int64()
-        if name
-        in {
-            "age",
-            "unexcused_absences",
-            "max_unexcused_in_month",
-            "iss_count",
-            "oss_count",
-            "expulsions",
-            "incidents",
-            "incidents_fighting",
-            "incidents_weapon",
-        }
-        else pl.Date()
-        if name == "as_of"
-        else pl.String()
-    )
-    for name in RECORD_FIELDS
+    name: _polars_type(release_records.c[name]) for name in RECORD_FIELDS
 }
 
 
