@@ -2,9 +2,10 @@
 
 Synthetic region: generate two districts' exports, ingest them (one as CSV
 through its column map, one as Ed-Fi JSON), release each district's year to the
-hub through the disclosure check, compute the trends and the at-risk review, and
-write the report. The Grand Bend source runs the same flow on the real Ed-Fi
-sample district.
+hub through the disclosure check, carry a few flagged students of one district
+through outreach, consent, case work and a revocation (demo_path.py), compute
+the trends and the at-risk review, and write the report. The Grand Bend source
+runs the same flow on the real Ed-Fi sample district.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from youthbridge.demo_path import run_consent_path
+from youthbridge.demo_path_report import PathReport
 from youthbridge.district.ingest import IngestReport, SourceFormat, ingest
 from youthbridge.domain.errors import ConfigError
 from youthbridge.domain.schoolyear import SchoolYear
@@ -24,10 +27,12 @@ from youthbridge.hub.report import ReportInputs, WrittenReport, write_report
 from youthbridge.hub.review import at_risk_review
 from youthbridge.hub.store import current_incidents, current_records, current_releases
 from youthbridge.hub.trends import Dimension, trend
+from youthbridge.storage.base import utcnow
 from youthbridge.synthetic.facts import PROFILES, SCHOOL_YEAR
 from youthbridge.synthetic.generate import GenerationSummary, generate
 
 MARKER_FILE = ".youthbridge-demo"
+PATH_DISTRICT = "0180"
 SAMPLE_VARIABLE = "YOUTHBRIDGE_SAMPLE_DATA"
 
 
@@ -60,6 +65,7 @@ class DemoResult:
     report: WrittenReport
     generation: GenerationSummary | None = None
     notes: list[str] = field(default_factory=list)
+    consent_path: PathReport | None = None
 
 
 Say = Callable[[str], None]
@@ -122,13 +128,25 @@ def _synthetic(folder: Path, scale: float, seed: int, step: Say) -> DemoResult:
         year = SCHOOL_YEAR
         step("releasing de-identified records to the hub")
         sent = [send_release(region, code, year) for code in codes]
+        path = _consent_path(region, step)
         benchmarks = {d.code: d.real_rate for d in summary.districts}
         report = _report(
-            region, folder, "Synthetic Aurora-like region", benchmarks, step
+            region, folder, "Synthetic Aurora-like region", benchmarks, step, path
         )
     finally:
         region.close()
-    return DemoResult(folder, ingests, sent, report, summary)
+    return DemoResult(folder, ingests, sent, report, summary, consent_path=path)
+
+
+def _consent_path(region: Region, step: Say) -> PathReport:
+    step(f"carrying flagged students of {PATH_DISTRICT} through the consent path")
+    return run_consent_path(
+        region,
+        district_code=PATH_DISTRICT,
+        on=utcnow().date(),
+        say=step,
+        directory=sample_folder() / "hsds-sample",
+    )
 
 
 def _grand_bend(folder: Path, source: Path, step: Say) -> DemoResult:
@@ -149,7 +167,12 @@ def _grand_bend(folder: Path, source: Path, step: Say) -> DemoResult:
 
 
 def _report(
-    region: Region, folder: Path, title: str, benchmarks: dict[str, float], step: Say
+    region: Region,
+    folder: Path,
+    title: str,
+    benchmarks: dict[str, float],
+    step: Say,
+    path: PathReport | None = None,
 ) -> WrittenReport:
     step("computing trends and the at-risk review")
     hub = region.hub
@@ -159,5 +182,13 @@ def _report(
     trends = {d: trend(records, incidents, d, hub.agreement) for d in Dimension}
     review = at_risk_review(records, incidents, hub.agreement)
     step("writing the report")
-    inputs = ReportInputs(title, trends, review, releases, hub.agreement, benchmarks)
+    inputs = ReportInputs(
+        title,
+        trends,
+        review,
+        releases,
+        hub.agreement,
+        benchmarks,
+        consent_path=None if path is None else path.summary(),
+    )
     return write_report(inputs, folder / "report")

@@ -24,6 +24,7 @@ from tests.district.outreach_helpers import (
     outreach_request,
     pseudonym,
 )
+from tests.domain.consent_factory import draft
 from youthbridge.district.hub_link import HubLink
 from youthbridge.district.inbox import district_dispatch
 from youthbridge.district.node import DistrictNode
@@ -329,6 +330,34 @@ def test_an_acceptance_needs_the_signed_consent(
         )
 
     assert refused.value.code == "referral:consent"
+
+
+def test_an_acceptance_names_the_hubs_request_which_the_hub_knows(
+    node: DistrictNode, link: HubLink
+) -> None:
+    request = outreach_request(node, pseudonym(node, MARISOL))
+    apply = apply_outreach_request(node, clock=lambda: at(date(2025, 1, 6), 8))
+    with node.sessions.begin() as session:
+        apply(session, hub_envelope(node, request))
+    [item] = outreach_queue(node, actor=COUNSELOR_ROSA)
+    day = date(2025, 1, 7)
+    begin_outreach(
+        node, actor=COUNSELOR_ROSA, referral_id=item.referral_id, now=at(day, 9)
+    )
+
+    record_decision(
+        node,
+        actor=COUNSELOR_ROSA,
+        referral_id=item.referral_id,
+        decision=ConsentOutcome.ACCEPTED,
+        reason="family-signed",
+        consent=draft(signed_on=day),
+        now=at(day, 10),
+        link=link,
+    )
+
+    [notice] = outbox(node, MessageType.CONSENT_NOTICE)
+    assert notice["referral_id"] == str(request.request_id)
 
 
 def test_an_answer_before_outreach_began_is_an_illegal_move(

@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 
 from youthbridge.demo import run_demo
+from youthbridge.demo_cast import first_admin
 from youthbridge.embedded import Region, open_region
 from youthbridge.security import passwords
 from youthbridge.security.accounts import Account
@@ -90,7 +91,12 @@ def web_region(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebRegion]:
             ("0130", region.districts["0130"].sessions, NodeKind.DISTRICT, "0130"),
         ):
             first = make_staff(
-                factory, settings, kind, district_code=code, password=PASSWORD
+                factory,
+                settings,
+                kind,
+                district_code=code,
+                password=PASSWORD,
+                by=first_admin(factory),
             )
             admins[node] = first[0].account
         yield WebRegion(folder, region, settings, apps, admins)

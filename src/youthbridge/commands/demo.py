@@ -15,6 +15,7 @@ from youthbridge.commands.output import (
     reported,
 )
 from youthbridge.demo import DemoResult, DemoSource, run_demo
+from youthbridge.demo_path_report import PathReport, Step
 
 
 @click.command("demo")
@@ -67,6 +68,9 @@ def _as_dict(result: DemoResult) -> dict[str, object]:
             }
             for sent in result.releases
         ],
+        "consent_path": None
+        if result.consent_path is None
+        else result.consent_path.to_dict(),
     }
 
 
@@ -88,5 +92,38 @@ def _print(result: DemoResult) -> None:
         )
     for district, rate in sorted(result.report.district_rates.items()):
         out.print(f"  chronic absence on the hub, {district}: {rate:.1%}")
+    if result.consent_path is not None:
+        _print_path(result.consent_path)
     out.print(f"Report: {result.report.page}")
     out.print(f"Tables: {result.report.page.parent}")
+
+
+def _print_path(path: PathReport) -> None:
+    """A few lines on the consent path: counts and rule codes, never a name."""
+    count = path.count
+    out.print(
+        f"  consent path, district {path.district}: {count(Step.FLAGGED)} flagged"
+        f" students asked about; {count(Step.DECLINED)} declined,"
+        f" {count(Step.UNREACHABLE)} unreachable, {count(Step.SIGNED)} signed"
+    )
+    out.print(
+        f"    {count(Step.CASES_OPEN)} cases opened, {count(Step.REFERRED)} referred"
+        f" to a service, progress seen at the district for"
+        f" {count(Step.PROGRESS_SEEN)}"
+    )
+    rules = ", ".join(rule for item in path.refused for rule in item.rules)
+    out.print(f"    {len(path.refused)} release request(s) refused: {rules or 'none'}")
+    if path.revocation is not None:
+        check = path.revocation
+        out.print(
+            f"    1 consent revoked: {check.found_after} of {check.values_sought}"
+            " released identifying values left on the hub, certificate"
+            f" {'received' if check.certificate_received else 'NOT received'}"
+        )
+    if path.coming_of_age is not None:
+        out.print(
+            "    1 student turned 18: the parent's consent was refused on the"
+            " birthday, and records went again once the student signed"
+        )
+    for note in path.notes:
+        out.print(f"    note: {note}")

@@ -1,4 +1,10 @@
-"""`youthbridge serve`: one node's web application on a port, through uvicorn."""
+"""`youthbridge serve`: one node's web application on a port, through uvicorn.
+
+With `--config FILE` the node runs as one of a deployment's separate nodes: its
+settings from the file, its secrets from the environment, the exchange over
+HTTPS and its scheduled work in the same process (see docs/deployment.md).
+Without it, the options serve a node of an embedded data folder.
+"""
 
 from __future__ import annotations
 
@@ -21,7 +27,18 @@ from youthbridge.security.settings import SecuritySettings, load_settings
 
 
 @click.command("serve")
-@click.option("--node", "kind", type=click.Choice(["hub", "district"]), required=True)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A deployed node's configuration file; replaces the other options.",
+)
+@click.option(
+    "--node",
+    "kind",
+    type=click.Choice(["hub", "district"]),
+    help="The kind of node to serve from the data folder.",
+)
 @click.option(
     "--district",
     "codes",
@@ -39,7 +56,8 @@ from youthbridge.security.settings import SecuritySettings, load_settings
     help="A folder a district may ingest from by path (repeatable).",
 )
 def command(
-    kind: str,
+    config_path: Path | None,
+    kind: str | None,
     codes: tuple[str, ...],
     data_dir: Path,
     host: str,
@@ -47,10 +65,32 @@ def command(
     import_roots: tuple[Path, ...],
 ) -> None:
     """Serve the hub's or a district's pages and REST API."""
+    if config_path is not None:
+        _serve_configured(config_path, kind, codes)
+        return
     with reported(False):
+        if kind is None:
+            raise ConfigError(
+                "say which node to serve: --config FILE, or --node hub|district",
+                code="usage:node",
+            )
         settings = load_settings()
         app = _app(kind, list(codes), data_dir, settings, host, import_roots)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _serve_configured(path: Path, kind: str | None, codes: tuple[str, ...]) -> None:
+    from youthbridge.deployment import serving
+    from youthbridge.deployment.config import load_config
+
+    with reported(False):
+        if kind is not None or codes:
+            raise ConfigError(
+                "--config says which node this is; leave out --node and --district",
+                code="usage:node",
+            )
+        prepared = serving.prepare(load_config(path))
+    serving.run(prepared)
 
 
 def _app(

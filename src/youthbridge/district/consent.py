@@ -90,7 +90,9 @@ def store_consent(
     session.add(_row(consent, referral, recorded_by=actor.id))
 
     notice = ConsentNotice(
-        referral_id=referral.id,
+        # The hub knows a referral by the request it made; the district's own
+        # id means nothing there. A family referred here has no request.
+        referral_id=referral.request_id or referral.id,
         pseudonym=referral.pseudonym,
         outcome=ConsentOutcome.ACCEPTED,
         consent_id=consent.consent_id,

@@ -42,7 +42,11 @@ _TEMPLATES.filters["percent"] = _percent
 
 @dataclass
 class ReportInputs:
-    """What the report shows; `benchmarks` holds reference rates, if any."""
+    """What the report shows; `benchmarks` holds reference rates, if any.
+
+    `consent_path` is the demo's walk of a few students through outreach and
+    consent, as counts per step; a report of real work has none.
+    """
 
     title: str
     trends: dict[Dimension, Trend]
@@ -50,6 +54,7 @@ class ReportInputs:
     releases: list[dict[str, Any]]
     agreement: Agreement
     benchmarks: dict[str, float] = field(default_factory=dict)
+    consent_path: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ def write_report(inputs: ReportInputs, folder: Path) -> WrittenReport:
         review_on=inputs.review.on.isoformat(),
         at_risk_rows=at_risk.to_dicts(),
         releases=inputs.releases,
+        consent_path=inputs.consent_path,
         tables=[path.name for path in tables],
     )
     page.write_text(html, encoding="utf-8")

@@ -18,6 +18,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from youthbridge.demo import run_demo
+from youthbridge.demo_cast import first_admin
 from youthbridge.embedded import Region, district_party, open_region
 from youthbridge.security.keys import MASTER_KEY_VARIABLE, MasterKey
 from youthbridge.security.settings import SecuritySettings, load_settings
@@ -112,10 +113,18 @@ def serve_region(
 def _staff(
     region: Region, settings: SecuritySettings, code: str | None
 ) -> list[StaffAccount]:
+    # The demo's consent path already made each node's first administrator.
     if code is None:
-        return make_staff(region.hub.sessions, settings, NodeKind.HUB)
+        hub = region.hub.sessions
+        return make_staff(hub, settings, NodeKind.HUB, by=first_admin(hub))
     factory = region.districts[code].sessions
-    return make_staff(factory, settings, NodeKind.DISTRICT, district_code=code)
+    return make_staff(
+        factory,
+        settings,
+        NodeKind.DISTRICT,
+        district_code=code,
+        by=first_admin(factory),
+    )
 
 
 def describe(served: ServedRegion) -> list[str]:

@@ -22,6 +22,9 @@ API_VERSION = "1"
 
 shared = APIRouter(include_in_schema=False)
 
+# Paths that machines call: no browser, so no CSRF secret to hand out.
+_MACHINE_PATHS = ("/exchange/", "/healthz")
+
 # Pages never run a script; SVG charts carry inline styles, nothing else does.
 _CONTENT_POLICY = (
     "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -90,7 +93,8 @@ async def _browser_protection(
     # even the sign-in form carries a token.
     new_secret = None
     site: Site = request.app.state.site
-    if site.csrf_cookie not in request.cookies:
+    machine = request.url.path.startswith(_MACHINE_PATHS)
+    if site.csrf_cookie not in request.cookies and not machine:
         new_secret = new_browser_secret()
         request.state.csrf_secret = new_secret
     response = await call_next(request)

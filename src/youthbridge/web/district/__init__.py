@@ -1,1 +1,1 @@
-"""The district's web application: uploads, quarantine, outreach, disclosures."""
+"""The district's web application: uploads, outreach, consents, releases, progress."""

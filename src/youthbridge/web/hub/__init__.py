@@ -1,1 +1,1 @@
-"""The hub's web application: trends, the at-risk review, outreach requests."""
+"""The hub's web application: trends, the at-risk review, outreach, case work."""

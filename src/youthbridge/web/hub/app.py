@@ -14,12 +14,14 @@ from youthbridge.storage.database import NodeKind
 from youthbridge.web.common.app import build_app
 from youthbridge.web.common.rendering import NavItem
 from youthbridge.web.common.site import Site
-from youthbridge.web.hub import api, pages
+from youthbridge.web.hub import api, case_pages, pages
 
 NAV = [
     NavItem("/", "nav.home"),
     NavItem("/trends", "nav.trends", Permission.TRENDS_VIEW),
     NavItem("/at-risk", "nav.at_risk", Permission.AT_RISK_VIEW),
+    NavItem("/caseload", "nav.caseload", Permission.CASE_VIEW),
+    NavItem("/caseload/team", "nav.team", Permission.CASELOAD_TEAM_VIEW),
     NavItem("/directory", "nav.directory", Permission.DIRECTORY_VIEW),
     NavItem("/audit", "nav.audit", Permission.AUDIT_VIEW),
 ]
@@ -44,7 +46,12 @@ def create_app(
     )
     if after_change is not None:
         site.after_change = after_change
-    app = build_app(site, title=title, nav=NAV, routers=[pages.router, api.router])
+    app = build_app(
+        site,
+        title=title,
+        nav=NAV,
+        routers=[pages.router, case_pages.router, api.router],
+    )
     app.state.hub = hub
     app.state.districts = dict(districts or {})
     return app

@@ -18,6 +18,7 @@ from youthbridge.hub.outreach import (
     flagged_students,
     request_outreach,
 )
+from youthbridge.security.permissions import Role
 from youthbridge.web.common.guard import Caller, site_of
 from youthbridge.web.hub.figures import review_of
 
@@ -65,12 +66,17 @@ def ask_district(
             + (f" Not flagged: {', '.join(unknown)}." if unknown else ""),
             code="outreach:students",
         )
+    # A case manager who asks keeps the cases that follow; anyone else's
+    # request lands in their own team's queue for a supervisor to assign.
+    account = caller.account
     requested = request_outreach(
         hub,
-        actor=caller.account,
+        actor=account,
         district=party,
         pseudonyms_with_flags={name: flagged[name] for name in pseudonyms},
         offer=offer,
+        assign_to=account if account.role is Role.CASE_MANAGER else None,
+        team=account.team,
     )
     site_of(request).after_change()
     return requested
