@@ -37,6 +37,7 @@ from youthbridge.exchange.signing import (
 from youthbridge.hub.inbox import dispatch, hub_inbox_handlers
 from youthbridge.hub.node import HubNode, open_hub
 from youthbridge.hub.progress import due_progress_updates
+from youthbridge.hub.retention import destroy_lapsed
 
 from .config import NodeConfig
 from .peers import PeerTransport
@@ -132,6 +133,7 @@ def _open_hub(
         hub=hub,
         daily=[
             DailyJob("progress:monthly", lambda on: due_progress_updates(hub, on)),
+            DailyJob("records:retention", lambda on: destroy_lapsed(hub, on)),
         ],
     )
     return node

@@ -316,8 +316,10 @@ def apply_consent_revoked(hub: HubNode, session: Session, envelope: Envelope) ->
     if case is None:
         raise NotFound("No case on the hub holds this consent.", code="consent:unknown")
 
-    destroyed = _destroy_identified(hub, session, case, revoked)
-    certificate = _certify(hub, session, case, envelope.sender, destroyed)
+    destroyed = destroy_identified(
+        hub, session, case, _DESTRUCTION_REASONS[revoked.reason], revoked.reason.value
+    )
+    certificate = certify(hub, session, case, envelope.sender, destroyed)
     add_event(
         session,
         case,
@@ -337,7 +339,7 @@ def apply_consent_revoked(hub: HubNode, session: Session, envelope: Envelope) ->
     )
 
 
-def _certify(
+def certify(
     hub: HubNode, session: Session, case: CaseRow, district: str, destroyed: int
 ) -> DestructionCertificate:
     """Queue the certificate of destruction back to the district that asked."""
@@ -362,8 +364,12 @@ def _certify(
     return certificate
 
 
-def _destroy_identified(
-    hub: HubNode, session: Session, case: CaseRow, revoked: ConsentRevoked
+def destroy_identified(
+    hub: HubNode,
+    session: Session,
+    case: CaseRow,
+    reason: DestructionReason,
+    end_reason: str,
 ) -> int:
     """Shred the key, then drop every sealed value; returns how many went."""
     # A student for whom nothing was ever sealed has no key to shred.
@@ -372,7 +378,7 @@ def _destroy_identified(
             session,
             case.pseudonym,
             actor=None,
-            reason=_DESTRUCTION_REASONS[revoked.reason],
+            reason=reason,
         )
     records = 0
     for row in session.scalars(
@@ -385,7 +391,7 @@ def _destroy_identified(
 
     now = utcnow()
     case.consent_ended_at = now
-    case.consent_end_reason = revoked.reason.value
+    case.consent_end_reason = end_reason
     case.identified_destroyed_at = now
     return records + typed
 
