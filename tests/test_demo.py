@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import MetaData, create_engine, select, update
+from sqlalchemy import MetaData, create_engine, select, text, update
 
 from youthbridge.cli import main
 from youthbridge.district.node import open_district
@@ -185,3 +185,43 @@ def test_trends_json_never_shows_a_small_count(demo: dict[str, Any], by: str) ->
     ]
     assert all(value in ("<10", "*", "", None) or int(value) >= 10 for value in counts)
     assert "<10" in counts
+
+
+@pytest.mark.parametrize(("kind", "code"), [("hub", None), ("district", "0180")])
+def test_audit_verify_passes_on_the_untouched_demo(
+    demo: dict[str, Any], kind: str, code: str | None
+) -> None:
+    nodes = demo["data"] / "demo-synthetic" / "nodes"
+    args = ["audit", "verify", "--node", kind, "--json", "--data-dir", str(nodes)]
+    result = CliRunner().invoke(main, args + (["--district", code] if code else []))
+
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.output)
+    assert body["ok"] is True
+    assert body["checked"] > 0
+
+
+def test_audit_verify_names_the_entry_changed_by_one_byte(
+    demo: dict[str, Any], tmp_path: Path
+) -> None:
+    nodes = tmp_path / "nodes"
+    shutil.copytree(demo["data"] / "demo-synthetic" / "nodes", nodes)
+    engine = create_engine(f"sqlite:///{nodes / 'hub' / 'hub.sqlite'}")
+    with engine.begin() as connection:
+        entries = connection.execute(
+            text("SELECT sequence, action FROM audit_entries ORDER BY sequence")
+        ).all()
+        sequence, action = entries[len(entries) // 2]
+        changed = action[:-1] + ("x" if action[-1] != "x" else "y")
+        connection.execute(
+            text("UPDATE audit_entries SET action = :a WHERE sequence = :s"),
+            {"a": changed, "s": sequence},
+        )
+    engine.dispose()
+
+    result = CliRunner().invoke(
+        main, ["audit", "verify", "--node", "hub", "--json", "--data-dir", str(nodes)]
+    )
+
+    assert result.exit_code == 1
+    assert json.loads(result.output)["broken_entries"] == [sequence]

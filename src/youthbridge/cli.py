@@ -7,7 +7,7 @@ import logging
 import click
 
 from youthbridge import logs
-from youthbridge.commands import demo, district, exchange, hub, serve, synthetic
+from youthbridge.commands import audit, demo, district, exchange, hub, serve, synthetic
 
 
 @click.group()
@@ -23,4 +23,5 @@ main.add_command(hub.group)
 main.add_command(synthetic.group)
 main.add_command(demo.command)
 main.add_command(serve.command)
+main.add_command(audit.group)
 main.add_command(exchange.group)
