@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -33,14 +33,15 @@ class NoTransport:
 
 
 @pytest.fixture
-def sessions(database_url: Callable[[str], str]) -> sessionmaker[Session]:
+def sessions(database_url: Callable[[str], str]) -> Iterator[sessionmaker[Session]]:
     engine = make_engine(database_url("scheduled"))
     tables = [
         CommonBase.metadata.tables[model.__tablename__]
         for model in (OutboxMessage, OutboxStream, InboxMessage)
     ]
     CommonBase.metadata.create_all(engine, tables=tables)
-    return session_factory(engine)
+    yield session_factory(engine)
+    engine.dispose()
 
 
 def test_daily_jobs_run_at_start_and_then_once_a_day(
