@@ -284,3 +284,22 @@ def test_a_student_missing_from_a_later_export_is_kept(
     )
 
     assert sorted(_students(node)) == ["1", "2"]
+
+
+def test_a_table_wholly_wrong_is_refused_though_the_batch_is_mostly_right(
+    tmp_path: Path, open_node: Callable[..., DistrictNode]
+) -> None:
+    strict = open_node("T3")
+    students = [f"{n},First{n},Last{n},2010-03-04,F,Asian,80010" for n in range(1, 5)]
+    # 4 students, 2 of them with a date no one could read: 50% of the students,
+    # but 2 of 204 rows of the whole batch.
+    students[0] = students[0].replace("2010-03-04", "March")
+    students[1] = students[1].replace("2010-03-04", "April")
+    rows = [f"3,0101,2024-{8 + n // 28:02d}-{1 + n % 28:02d},P" for n in range(100)]
+    rows += [f"4,0101,2024-{8 + n // 28:02d}-{1 + n % 28:02d},P" for n in range(100)]
+
+    with pytest.raises(BatchRefused) as refused:
+        _ingest(strict, SmallExport(students=students, attendance=rows), tmp_path / "x")
+
+    assert "2 of 4 rows of students (50.0%)" in refused.value.message
+    assert _students(strict) == {}

@@ -108,3 +108,30 @@ def test_year_over_year_change_in_points(tmp_path: Path) -> None:
 
     # 10 of 40 is 25%, 20 of 40 is 50%: up 25 points.
     assert round(latest["chronic_absence_change"], 6) == 25.0
+
+
+def test_one_small_group_of_a_district_hides_another_so_none_can_be_subtracted() -> (
+    None
+):
+    records = pl.concat(
+        [
+            _records("A", "2023-2024", 30, chronic=12).with_columns(
+                pl.lit("80010").alias("zip")
+            ),
+            _records("A", "2023-2024", 20, chronic=3).with_columns(
+                pl.lit("80011").alias("zip")
+            ),
+            _records("A", "2023-2024", 15, chronic=11).with_columns(
+                pl.lit("80012").alias("zip")
+            ),
+        ]
+    ).with_columns(pl.format("P{}", pl.int_range(pl.len())).alias("pseudonym"))
+
+    by_zip = trend(records, _no_incidents(), Dimension.ZIP, TERMS).shown.display
+    by_district = trend(records, _no_incidents(), Dimension.DISTRICT, TERMS).shown
+    chronic = dict(by_zip.select("zip_area", "chronic_absence").iter_rows())
+
+    # The district shows 26; 80011's 3 is under the minimum, and 80012's 11, the
+    # next smallest, is hidden too, so that 26 - 12 - 11 cannot give it back.
+    assert by_district.display["chronic_absence"].to_list() == ["26"]
+    assert chronic == {"80010": "12", "80011": "<10", "80012": "*"}

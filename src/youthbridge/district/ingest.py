@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+import structlog
 from sqlalchemy import Connection, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -38,6 +39,8 @@ from youthbridge.storage.district_tables import (
 )
 
 Progress = Callable[[str], None]
+MAX_PROBLEMS_SHOWN = 50
+log = structlog.get_logger("youthbridge.district.ingest")
 
 
 class SourceFormat(StrEnum):
@@ -117,6 +120,9 @@ def ingest(
     fingerprint = _fingerprint(batch.files, map_path)
     existing = _existing_batch(node, fingerprint)
     if existing is not None:
+        log.info(
+            "district.ingest.unchanged", district=node.code, batch_id=existing["id"]
+        )
         return _unchanged_report(node, source_format, existing)
 
     say("validating")
@@ -125,6 +131,14 @@ def ingest(
 
     say("writing")
     batch_id = _commit(node, source_format, fingerprint, batch, validated)
+    log.info(
+        "district.ingest.committed",
+        district=node.code,
+        batch_id=batch_id,
+        source_format=source_format.value,
+        rows=validated.rows_read,
+        quarantined=validated.rows_quarantined,
+    )
     return _report(node, source_format, batch_id, batch, validated)
 
 
@@ -158,18 +172,37 @@ def _stored_keys(node: DistrictNode) -> dict[tuple[str, str], pl.Series]:
 
 
 def _refuse_if_too_many_rejected(node: DistrictNode, validated: ValidatedBatch) -> None:
-    read, rejected = validated.rows_read, validated.rows_quarantined
+    """Refuse the batch when too many of its rows, or of any one table's, failed.
+
+    The share is checked table by table as well as over the batch: a file of
+    guardians that is wholly wrong must not pass because the attendance beside
+    it is large and clean.
+    """
     limit = node.agreement.max_rejected_share
-    if read == 0 or rejected * limit.denominator <= read * limit.numerator:
+    counts = [("the batch", validated.rows_read, validated.rows_quarantined)]
+    counts += [
+        (name, count.read, count.quarantined)
+        for name, count in validated.counts.items()
+    ]
+    over = [
+        (name, read, rejected)
+        for name, read, rejected in counts
+        if read and rejected * limit.denominator > read * limit.numerator
+    ]
+    if not over:
         return
-    problems = [_problem(row) for row in validated.quarantine.head(50).to_dicts()]
+    shown = validated.quarantine.head(MAX_PROBLEMS_SHOWN)
     raise BatchRefused(
-        f"the batch was refused: {rejected:,} of {read:,} rows"
-        f" ({rejected / read:.1%}) break a rule, more than the agreement's"
-        f" {float(limit):.0%}; nothing was written. Fix the rows listed and ingest"
-        " the batch again.",
+        "the batch was refused and nothing was written: "
+        + "; ".join(
+            f"{rejected:,} of {read:,} rows of {name} ({rejected / read:.1%})"
+            for name, read, rejected in over
+        )
+        + f" break a rule, more than the agreement's {float(limit):.0%}."
+        + f" The first {shown.height:,} of {validated.quarantine.height:,} problems"
+        " are listed; fix them and ingest the batch again.",
         code="batch:refused",
-        problems=problems,
+        problems=[_problem(row) for row in shown.to_dicts()],
     )
 
 

@@ -199,10 +199,21 @@ def _suppressed(
         rate_specs=list(RATE_SPECS),
         minimum=agreement.small_cell_minimum,
         marker=agreement.suppression_marker,
-        group_by_for_complement=None,
+        group_by_for_complement=_complement_groups(keys),
         rate_decimals=3,
     )
     return _with_change(shown, numbers, agreement)
+
+
+def _complement_groups(keys: list[str]) -> list[str] | None:
+    """The rows that add up to a figure shown elsewhere, for complementary cells.
+
+    The groups of one district and year (its zip areas, schools, age bands...)
+    add up to the district's row of the district trend, so one hidden cell
+    among them could be recovered by subtraction; the district trend's own rows
+    add up to no figure that is shown.
+    """
+    return None if keys == ["district"] else ["school_year", "district"]
 
 
 def _with_change(
