@@ -27,13 +27,20 @@ def at_risk_review(
 ) -> Review:
     """Flags and levels for the current records.
 
-    `on` defaults to the latest day the records speak for, so that a review of
-    last year's data shows what was true then rather than nothing at all.
+    `on` defaults, district by district, to the latest day that district's
+    records speak for, so that a district whose latest release is an older year
+    shows what was true then rather than nothing at all.
     """
-    day = on or _latest(records)
     inputs = _risk_inputs(records, incidents)
-    flags = review(inputs, agreement, day)
-    return Review(day, flags, levels(flags))
+    if on is not None:
+        flags = review(inputs, agreement, on)
+        return Review(on, flags, levels(flags))
+    parts = [
+        review(part, agreement, _latest(part))
+        for part in inputs.partition_by("district", maintain_order=True)
+    ]
+    flags = pl.concat(parts) if parts else review(inputs, agreement, _latest(inputs))
+    return Review(_latest(records), flags, levels(flags))
 
 
 def _latest(records: pl.DataFrame) -> date:
