@@ -101,3 +101,30 @@ def test_a_missing_source_is_an_argument_error(tmp_path: Path) -> None:
 
     assert code == 2
     assert "does not exist" in output
+
+
+def test_indicators_for_a_district_never_ingested_is_an_argument_error(
+    tmp_path: Path,
+) -> None:
+    code, output = _run(
+        "district",
+        "indicators",
+        "--district",
+        "9999",
+        "--year",
+        "2022-2023",
+        "--data-dir",
+        str(tmp_path),
+    )
+
+    assert code == 2
+    assert "no district 9999" in output
+    assert not (tmp_path / "district-9999").exists()
+
+
+def test_trends_without_a_hub_is_an_argument_error(tmp_path: Path) -> None:
+    code, output = _run("hub", "trends", "--data-dir", str(tmp_path / "empty"))
+
+    assert code == 2
+    assert "there is no hub" in output
+    assert not (tmp_path / "empty").exists()

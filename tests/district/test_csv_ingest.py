@@ -14,7 +14,7 @@ from tests.district.small_export import SmallExport
 from youthbridge.district.ingest import SourceFormat, ingest
 from youthbridge.district.node import DistrictNode
 from youthbridge.domain.agreement import Agreement
-from youthbridge.domain.errors import BatchRefused, SourceError
+from youthbridge.domain.errors import BatchRefused, ConfigError, SourceError
 from youthbridge.storage.district_tables import CANONICAL, quarantine_rows
 
 LENIENT = Agreement(max_rejected_share=Fraction(1, 2))
@@ -303,3 +303,19 @@ def test_a_table_wholly_wrong_is_refused_though_the_batch_is_mostly_right(
 
     assert "2 of 4 rows of students (50.0%)" in refused.value.message
     assert _students(strict) == {}
+
+
+def test_a_misspelled_map_setting_is_an_error_not_a_default(
+    node: DistrictNode, tmp_path: Path
+) -> None:
+    export = SmallExport(students=["1,Ana,Ruiz,2010-03-04,F,Asian,80010"])
+    folder = tmp_path / "export"
+    map_path = export.write(folder)
+    map_path.write_text(map_path.read_text().replace("encoding =", "encodng ="))
+
+    with pytest.raises(ConfigError) as refused:
+        ingest(node, folder, SourceFormat.CSV, map_path)
+
+    [problem] = refused.value.problems
+    assert problem.column == "source.encodng"
+    assert "did you mean `encoding`?" in problem.message

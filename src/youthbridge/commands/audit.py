@@ -13,9 +13,9 @@ from youthbridge.commands.output import (
     print_json,
     reported,
 )
-from youthbridge.district.node import open_district
+from youthbridge.district.node import open_existing_district
 from youthbridge.domain.errors import ConfigError
-from youthbridge.hub.node import open_hub
+from youthbridge.hub.node import open_existing_hub
 from youthbridge.security.audit import VerifyReport, verify
 
 EXIT_BROKEN = 1
@@ -58,10 +58,10 @@ def _verify(kind: str, code: str | None, data_dir: Path) -> VerifyReport:
             raise ConfigError(
                 "a district node needs --district CODE", code="usage:district"
             )
-        node = open_district(data_dir, code)
+        node = open_existing_district(data_dir, code)
         sessions, close = node.sessions, node.close
     else:
-        hub = open_hub(data_dir)
+        hub = open_existing_hub(data_dir)
         sessions, close = hub.sessions, hub.close
     try:
         with sessions() as session:

@@ -18,7 +18,7 @@ from youthbridge.commands.output import (
 )
 from youthbridge.district.indicators import year_indicators
 from youthbridge.district.ingest import IngestReport, SourceFormat, ingest
-from youthbridge.district.node import open_district
+from youthbridge.district.node import open_district, open_existing_district
 from youthbridge.domain.errors import ConfigError, YouthbridgeError
 from youthbridge.domain.schoolyear import SchoolYear, parse_year_label
 from youthbridge.embedded import open_region, send_release
@@ -108,7 +108,7 @@ def indicators_command(
     """Each student's early-warning indicators for a school year."""
     with reported(as_json):
         school_year = _school_year(year_label)
-        node = open_district(data_dir, code)
+        node = open_existing_district(data_dir, code)
         result = year_indicators(node, school_year)
         rows = result.student_year.sort("student_id")
         if as_json:
@@ -163,6 +163,7 @@ def release_command(code: str, year_label: str, data_dir: Path, as_json: bool) -
     """Send the hub the year's de-identified records, after the disclosure check."""
     with reported(as_json):
         school_year = _school_year(year_label)
+        open_existing_district(data_dir, code).close()
         region = open_region(data_dir, [code])
         try:
             sent = send_release(region, code, school_year)

@@ -14,7 +14,7 @@ from youthbridge.commands.output import (
     print_json,
     reported,
 )
-from youthbridge.hub.node import open_hub
+from youthbridge.hub.node import open_existing_hub
 from youthbridge.hub.review import at_risk_review
 from youthbridge.hub.store import current_incidents, current_records
 from youthbridge.hub.trends import Dimension, trend
@@ -39,7 +39,7 @@ def group() -> None:
 def trends_command(dimension: str, data_dir: Path, as_json: bool) -> None:
     """Rates of chronic absence, truancy, suspension and expulsion, suppressed."""
     with reported(as_json):
-        hub = open_hub(data_dir)
+        hub = open_existing_hub(data_dir)
         with hub.sessions() as session:
             records, incidents = current_records(session), current_incidents(session)
         table = trend(records, incidents, Dimension(dimension), hub.agreement)
@@ -63,7 +63,7 @@ def trends_command(dimension: str, data_dir: Path, as_json: bool) -> None:
 def at_risk_command(data_dir: Path, as_json: bool) -> None:
     """Students the rules flag, by pseudonym, with each flag's reason."""
     with reported(as_json):
-        hub = open_hub(data_dir)
+        hub = open_existing_hub(data_dir)
         with hub.sessions() as session:
             records, incidents = current_records(session), current_incidents(session)
         result = at_risk_review(records, incidents, hub.agreement)

@@ -77,3 +77,15 @@ def open_district(
     return DistrictNode(
         code, folder, engine, session_factory(engine), agreement or Agreement()
     )
+
+
+def open_existing_district(root: Path, code: str) -> DistrictNode:
+    """Open a district node that must already exist: a typo makes no new one."""
+    folder = root / f"district-{code}"
+    if not (folder / "district.sqlite").exists():
+        raise ConfigError(
+            f"there is no district {code} in {root}; ingest its export first"
+            " (youthbridge district ingest ... --district CODE)",
+            code="district:unknown",
+        )
+    return open_district(root, code)

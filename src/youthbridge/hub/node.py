@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from youthbridge.domain.agreement import Agreement
+from youthbridge.domain.errors import ConfigError
 from youthbridge.exchange.signing import load_private_key
 from youthbridge.security.keys import FileSecretStore, load_master_key
 from youthbridge.security.vault import Vault
@@ -80,3 +81,14 @@ def open_hub(
         vault=vault,
         identity=identity,
     )
+
+
+def open_existing_hub(root: Path) -> HubNode:
+    """Open a hub that must already exist, rather than make an empty one."""
+    if not (root / "hub" / "hub.sqlite").exists():
+        raise ConfigError(
+            f"there is no hub in {root}; release a district's records to it first"
+            " (youthbridge district release ...) or give the right --data-dir",
+            code="hub:unknown",
+        )
+    return open_hub(root)

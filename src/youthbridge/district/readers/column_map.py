@@ -6,6 +6,7 @@ is read, and every problem in it is reported at once.
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,9 @@ def load_column_map(path: Path) -> ColumnMap:
     """Read and check a column map, raising ConfigError with every problem."""
     raw = _read_toml(path)
     problems: list[Problem] = []
+    _check_keys(path, "", raw, _TOP_KEYS, problems)
     source = raw.get("source", {})
+    _check_keys(path, "source.", source, _SOURCE_KEYS, problems)
     settings = _settings(path, source, problems)
     tables = {
         name: table_map
@@ -133,6 +136,7 @@ def _enum(
 def _table_map(
     path: Path, name: str, spec: dict[str, Any], problems: list[Problem]
 ) -> TableMap | None:
+    _check_keys(path, f"tables.{name}.", spec, _TABLE_KEYS, problems)
     table = TABLES.get(name)
     if table is None:
         problems.append(_problem(path, f"tables.{name}", "is not a canonical table"))
@@ -207,6 +211,31 @@ def _check_codes(
                     f"`{source_value}` maps to `{code}`, not a code of `{name}`",
                 )
             )
+
+
+_TOP_KEYS = ("source", "tables")
+_SOURCE_KEYS = (
+    "layout", "encoding", "delimiter", "date_format", "year_style", "attendance_mode",
+)  # fmt: skip
+_TABLE_KEYS = ("file", "columns", "codes")
+
+
+def _check_keys(
+    path: Path,
+    where: str,
+    spec: dict[str, Any],
+    known: tuple[str, ...],
+    problems: list[Problem],
+) -> None:
+    """A misspelled setting is an error, not a default silently kept."""
+    for key in spec:
+        if key in known:
+            continue
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        problems.append(
+            _problem(path, f"{where}{key}", f"`{key}` is not a setting here{hint}")
+        )
 
 
 def _problem(path: Path, key: str, message: str) -> Problem:
