@@ -7,7 +7,16 @@ import logging
 import click
 
 from youthbridge import logs
-from youthbridge.commands import audit, demo, district, exchange, hub, serve, synthetic
+from youthbridge.commands import (
+    accounts,
+    audit,
+    demo,
+    district,
+    exchange,
+    hub,
+    serve,
+    synthetic,
+)
 
 
 @click.group()
@@ -24,4 +33,5 @@ main.add_command(synthetic.group)
 main.add_command(demo.command)
 main.add_command(serve.command)
 main.add_command(audit.group)
+main.add_command(accounts.group)
 main.add_command(exchange.group)

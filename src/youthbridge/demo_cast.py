@@ -18,7 +18,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from youthbridge.district.node import DistrictNode
@@ -74,23 +73,6 @@ def district_staff(node: DistrictNode) -> DistrictStaff:
         counselor=_person(factory, admin, "rosa", Role.SCHOOL_COUNSELOR, district=code),
         data_steward=_person(factory, admin, "dana", Role.DATA_STEWARD, district=code),
     )
-
-
-def first_admin(factory: sessionmaker[Session]) -> Account | None:
-    """The node's first administrator, if it has one, who makes further staff.
-
-    A node's bootstrap account may be made only while it has none, so anything
-    that adds staff to a demo node after the consent path acts as this admin.
-    """
-    admins = (Role.HUB_ADMIN, Role.DISTRICT_ADMIN)
-    query = (
-        select(Account)
-        .where(Account.role.in_(admins), Account.disabled.is_(False))
-        .order_by(Account.created_at, Account.id)
-        .limit(1)
-    )
-    with factory() as session:
-        return session.scalars(query).first()
 
 
 def _person(

@@ -16,10 +16,9 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 
 from youthbridge.demo import run_demo
-from youthbridge.demo_cast import first_admin
 from youthbridge.embedded import Region, open_region
 from youthbridge.security import passwords
-from youthbridge.security.accounts import Account
+from youthbridge.security.accounts import Account, first_admin
 from youthbridge.security.keys import MASTER_KEY_VARIABLE, MasterKey
 from youthbridge.security.permissions import Role
 from youthbridge.security.settings import SecuritySettings

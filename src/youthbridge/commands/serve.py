@@ -9,6 +9,7 @@ Without it, the options serve a node of an embedded data folder.
 from __future__ import annotations
 
 import ipaddress
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,10 @@ from fastapi import FastAPI
 from youthbridge.commands.output import data_dir_option, reported
 from youthbridge.district.node import open_district
 from youthbridge.domain.errors import ConfigError
-from youthbridge.embedded import PARTIES_FILE, district_party
+from youthbridge.embedded import MASTER_KEY_FILE, PARTIES_FILE, district_party
 from youthbridge.exchange.parties import Party, PartyKind
 from youthbridge.hub.node import open_hub
+from youthbridge.security.keys import MASTER_KEY_FILE_VARIABLE, MASTER_KEY_VARIABLE
 from youthbridge.security.settings import SecuritySettings, load_settings
 
 
@@ -75,8 +77,23 @@ def command(
                 code="usage:node",
             )
         settings = load_settings()
+        _embedded_master_key(data_dir)
         app = _app(kind, list(codes), data_dir, settings, host, import_roots)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+def _embedded_master_key(data_dir: Path) -> None:
+    """Use the embedded default's master key file when no other is configured.
+
+    `open_region` keeps one beside the nodes so that a demo runs anywhere; a
+    deployment names its own in the environment, which always wins.
+    """
+    path = data_dir / MASTER_KEY_FILE
+    configured = (
+        MASTER_KEY_VARIABLE in os.environ or MASTER_KEY_FILE_VARIABLE in os.environ
+    )
+    if not configured and path.is_file():
+        os.environ[MASTER_KEY_FILE_VARIABLE] = str(path)
 
 
 def _serve_configured(path: Path, kind: str | None, codes: tuple[str, ...]) -> None:

@@ -26,7 +26,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, sessionmaker
 
 from youthbridge.domain.errors import AccessDenied, NotFound, Refused
 from youthbridge.security import audit
@@ -333,3 +333,20 @@ def require_attestation(account: Account, current_version: str) -> None:
             f"(version {current_version}) before continuing.",
             code="attestation:required",
         )
+
+
+def first_admin(factory: sessionmaker[Session]) -> Account | None:
+    """The node's first administrator, if it has one, who makes further staff.
+
+    A node's bootstrap account may be made only while it has none, so anything
+    that adds staff afterwards acts as this admin.
+    """
+    admins = (Role.HUB_ADMIN, Role.DISTRICT_ADMIN)
+    query = (
+        select(Account)
+        .where(Account.role.in_(admins), Account.disabled.is_(False))
+        .order_by(Account.created_at, Account.id)
+        .limit(1)
+    )
+    with factory() as session:
+        return session.scalars(query).first()

@@ -18,8 +18,8 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from youthbridge.demo import run_demo
-from youthbridge.demo_cast import first_admin
 from youthbridge.embedded import Region, district_party, open_region
+from youthbridge.security.accounts import first_admin
 from youthbridge.security.keys import MASTER_KEY_VARIABLE, MasterKey
 from youthbridge.security.settings import SecuritySettings, load_settings
 from youthbridge.storage.database import NodeKind
