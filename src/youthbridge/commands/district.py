@@ -13,6 +13,7 @@ from youthbridge.commands.output import (
     json_option,
     out,
     print_json,
+    print_table,
     progress,
     reported,
 )
@@ -140,16 +141,27 @@ def _print_indicators(code: str, school_year: SchoolYear, rows: pl.DataFrame) ->
     )
     shown = rows.select(
         "student_id",
-        "membership_days",
-        "days_absent",
-        "attendance_rate",
-        "chronic_absence",
-        "habitual_truancy",
+        pl.col("membership_days").cast(pl.Float64).round(1).cast(pl.String),
+        pl.col("days_absent").cast(pl.Float64).round(1).cast(pl.String),
+        ((pl.col("attendance_rate") * 100).round(1).cast(pl.String) + "%"),
+        _yes("chronic_absence"),
+        _yes("habitual_truancy"),
         "oss_count",
         "expulsions",
     )
-    with pl.Config(tbl_rows=40, tbl_cols=10):
-        out.print(str(shown.head(40)), markup=False)
+    print_table(
+        "", list(zip(shown.columns, _INDICATOR_HEADINGS, strict=True)), shown.to_dicts()
+    )
+
+
+def _yes(column: str) -> pl.Expr:
+    return pl.when(column).then(pl.lit("yes")).otherwise(pl.lit("")).alias(column)
+
+
+_INDICATOR_HEADINGS = (
+    "student", "membership days", "days absent", "attendance", "chronic",
+    "truant", "OSS", "expelled",
+)  # fmt: skip
 
 
 @group.command("release")

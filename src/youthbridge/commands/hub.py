@@ -12,6 +12,7 @@ from youthbridge.commands.output import (
     json_option,
     out,
     print_json,
+    print_table,
     reported,
 )
 from youthbridge.hub.node import open_existing_hub
@@ -53,8 +54,23 @@ def trends_command(dimension: str, data_dir: Path, as_json: bool) -> None:
                 }
             )
             return
-        with pl.Config(tbl_rows=100, tbl_cols=20, tbl_width_chars=200):
-            out.print(str(shown), markup=False)
+        figures = [
+            "students",
+            "chronic_absence",
+            "chronic_absence_rate",
+            "habitual_truancy",
+            "suspended",
+            "expelled",
+        ]
+        keys = [name for name in shown.columns[:3] if name not in figures]
+        columns = [(name, name.replace("_", " ")) for name in keys + figures]
+        print_table(
+            f"Trends by {dimension}; {hub.agreement.suppression_marker}"
+            " marks a suppressed cell",
+            columns,
+            shown.to_dicts(),
+            limit=100,
+        )
 
 
 @group.command("at-risk")

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from youthbridge.domain.errors import (
     AccessDenied,
@@ -117,3 +118,30 @@ def progress(quiet: bool) -> Steps:
         return Steps(None)
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     return Steps(Progress(*columns, console=err, transient=True))
+
+
+def print_table(
+    title: str,
+    columns: list[tuple[str, str]],
+    rows: list[dict[str, Any]],
+    *,
+    limit: int = 40,
+) -> None:
+    """A readable table of the first `limit` rows, saying what it leaves out.
+
+    `columns` pairs each key of the rows with its heading. Every cell is shown as
+    text exactly as given; numbers are formatted by the caller.
+    """
+    table = Table(title=title, title_justify="left", show_lines=False)
+    for _key, heading in columns:
+        table.add_column(heading, overflow="fold")
+    for row in rows[:limit]:
+        table.add_row(
+            *(
+                "" if row.get(key) is None else str(row[key])
+                for key, _heading in columns
+            )
+        )
+    out.print(table)
+    if len(rows) > limit:
+        out.print(f"Showing {limit} of {len(rows):,} rows; --json gives them all.")

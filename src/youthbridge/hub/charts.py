@@ -75,6 +75,11 @@ def shown_rates(
     return shown.drop("_suppressed").to_dicts(), keep.height - shown.height
 
 
+# The renderer measures text with its own font, narrower than most browsers'
+# fonts; this margin keeps the longest axis labels inside the picture.
+_PADDING = {"left": 40, "right": 10, "top": 5, "bottom": 20}
+
+
 def _svg(chart: alt.Chart) -> str:
-    spec = chart.configure_view(stroke=None).to_dict()
+    spec = chart.properties(padding=_PADDING).configure_view(stroke=None).to_dict()
     return str(vl_convert.vegalite_to_svg(spec))

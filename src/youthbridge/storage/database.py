@@ -11,8 +11,10 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from youthbridge.domain.errors import ConfigError
 from youthbridge.storage.base import CommonBase, DistrictBase, HubBase
 
 
@@ -68,9 +70,20 @@ def migration_config(kind: NodeKind) -> Config:
 def create_schema(engine: Engine, kind: NodeKind) -> None:
     """Bring a node's database to the current schema through its migrations."""
     config = migration_config(kind)
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except DBAPIError as error:
+        # Most often a database made before its schema had migrations, or one
+        # of another kind of node: say which, rather than show the driver's SQL.
+        where = engine.url.render_as_string(hide_password=True)
+        raise ConfigError(
+            f"{where}: the {kind.value} node's database cannot be brought to the"
+            f" current schema ({type(error.orig).__name__}: {error.orig}); restore"
+            " it from a backup made by this version, or start a new data folder",
+            code="storage:schema",
+        ) from None
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
