@@ -128,3 +128,10 @@ def test_trends_without_a_hub_is_an_argument_error(tmp_path: Path) -> None:
     assert code == 2
     assert "there is no hub" in output
     assert not (tmp_path / "empty").exists()
+
+
+def test_the_demo_offers_to_serve_its_nodes() -> None:
+    code, output = _run("demo", "--help")
+
+    assert code == 0
+    assert "--serve" in output

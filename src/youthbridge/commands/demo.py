@@ -34,13 +34,24 @@ from youthbridge.demo_path_report import PathReport, Step
     help="Size of the synthetic region.",
 )
 @click.option("--seed", type=int, default=2023, show_default=True)
+@click.option(
+    "--serve",
+    is_flag=True,
+    help="Then serve the hub and both districts on loopback ports, with demo"
+    " accounts for every role.",
+)
 @data_dir_option
 @json_option
 def command(
-    source: str, scale: float, seed: int, data_dir: Path, as_json: bool
+    source: str, scale: float, seed: int, serve: bool, data_dir: Path, as_json: bool
 ) -> None:
     """Generate or read a district's data, ingest, release, and report on it."""
     with reported(as_json):
+        if serve:
+            from youthbridge.web.demo_serve import run_demo_servers
+
+            run_demo_servers(data_dir, scale=scale, say=click.echo)
+            return
         with progress(quiet=as_json) as say:
             result = run_demo(
                 data_dir, DemoSource(source), scale=scale, seed=seed, say=say
