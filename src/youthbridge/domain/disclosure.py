@@ -75,6 +75,9 @@ _AGE_BANDS: tuple[tuple[int, str], ...] = (
 )
 _ADULT_BAND = "18+"
 
+# Every band label, youngest first, for ordering tables and charts.
+AGE_BANDS: tuple[str, ...] = (*(label for _, label in _AGE_BANDS), _ADULT_BAND)
+
 _GRADE_BANDS: Mapping[str, str] = {
     **dict.fromkeys(codes.GRADES[:7], codes.SchoolLevel.ELEMENTARY.value),
     **dict.fromkeys(codes.GRADES[7:10], codes.SchoolLevel.MIDDLE.value),
@@ -268,14 +271,18 @@ class _Terms:
     school_levels: Mapping[str, str]
 
 
-def _age_band(terms: _Terms) -> pl.Expr:
-    age = pl.col("age")
+def age_band(age: pl.Expr) -> pl.Expr:
+    """The band of an age, by the one definition releases and trends share."""
     # Built from the oldest band down, so that the youngest band's test is the
     # outermost and each age lands in the first band whose last age it reaches.
     banded: pl.Expr = pl.lit(_ADULT_BAND)
     for last_age, label in reversed(_AGE_BANDS):
         banded = pl.when(age <= last_age).then(pl.lit(label)).otherwise(banded)
     return pl.when(age.is_null()).then(pl.lit(None, dtype=pl.String)).otherwise(banded)
+
+
+def _age_band(terms: _Terms) -> pl.Expr:
+    return age_band(pl.col("age"))
 
 
 def _grade_band(terms: _Terms) -> pl.Expr:

@@ -15,10 +15,11 @@ import jinja2
 import polars as pl
 
 from youthbridge.domain.agreement import Agreement
+from youthbridge.domain.disclosure import AGE_BANDS
 from youthbridge.domain.suppression import suppress
 from youthbridge.hub.charts import bar_chart, count_chart, shown_rates
 from youthbridge.hub.review import Review
-from youthbridge.hub.trends import AGE_BANDS, COUNT_COLUMNS, Dimension, Trend
+from youthbridge.hub.trends import COUNT_COLUMNS, Dimension, Trend
 from youthbridge.security.exports import write_csv
 from youthbridge.storage.base import utcnow
 
@@ -123,7 +124,7 @@ def _charts(inputs: ReportInputs, at_risk: pl.DataFrame) -> list[dict[str, Any]]
         rows, left_out = shown_rates(
             trend.shown.display, trend.shown.suppressed_mask, rate
         )
-        order = AGE_BANDS if dimension is Dimension.AGE else None
+        order = list(AGE_BANDS) if dimension is Dimension.AGE else None
         svg = bar_chart(
             rows,
             category=category,

@@ -13,6 +13,7 @@ from enum import StrEnum
 import polars as pl
 
 from youthbridge.domain.agreement import Agreement
+from youthbridge.domain.disclosure import age_band
 from youthbridge.domain.suppression import RateSpec, Suppressed, suppress
 
 
@@ -32,7 +33,6 @@ MEASURES: tuple[tuple[str, str], ...] = (
     ("suspended", "suspended"),
     ("expelled", "expelled"),
 )
-AGE_BANDS = ["0-4", "5-10", "11-13", "14-15", "16-17", "18+"]
 COUNT_COLUMNS = ("students", *(name for name, _ in MEASURES))
 RATE_SPECS = tuple(RateSpec(f"{name}_rate", name, "students") for name, _ in MEASURES)
 
@@ -52,25 +52,11 @@ def with_groups(records: pl.DataFrame) -> pl.DataFrame:
         pl.col("district_code").alias("district"),
         pl.coalesce("school_id", "school_level").alias("school"),
         pl.coalesce("zip", pl.col("zip3") + "xx").alias("zip_area"),
-        pl.coalesce(_age_band(pl.col("age")), pl.col("age_band")).alias("age_group"),
+        pl.coalesce(age_band(pl.col("age")), pl.col("age_band")).alias("age_group"),
         pl.col("race_ethnicity").alias("race"),
         ((pl.col("oss_count") + pl.col("iss_count")) > 0).alias("suspended"),
         (pl.col("expulsions") > 0).alias("expelled"),
     )
-
-
-def _age_band(age: pl.Expr) -> pl.Expr:
-    # The same bands as the district's disclosure check uses, so that exact ages
-    # and banded ones meet in one trend.
-    return (
-        pl.when(age <= 4).then(pl.lit("0-4"))
-        .when(age <= 10).then(pl.lit("5-10"))
-        .when(age <= 13).then(pl.lit("11-13"))
-        .when(age <= 15).then(pl.lit("14-15"))
-        .when(age <= 17).then(pl.lit("16-17"))
-        .when(age.is_not_null()).then(pl.lit("18+"))
-        .otherwise(pl.lit(None, dtype=pl.String))
-    )  # fmt: skip
 
 
 _GROUP_COLUMN = {

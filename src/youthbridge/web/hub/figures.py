@@ -11,11 +11,12 @@ from typing import Any
 
 import polars as pl
 
+from youthbridge.domain.disclosure import AGE_BANDS
 from youthbridge.hub.charts import bar_chart, shown_rates
 from youthbridge.hub.node import HubNode
 from youthbridge.hub.review import Review, at_risk_review
 from youthbridge.hub.store import current_incidents, current_records
-from youthbridge.hub.trends import AGE_BANDS, Dimension, Trend, trend
+from youthbridge.hub.trends import Dimension, Trend, trend
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def trend_figures(hub: HubNode) -> list[Figure]:
 def _figure(shown: Trend, chart: _Chart) -> Figure:
     display, mask = shown.shown.display, shown.shown.suppressed_mask
     rows, left_out = shown_rates(display, mask, chart.rate)
-    order = AGE_BANDS if chart.dimension is Dimension.AGE else None
+    order = list(AGE_BANDS) if chart.dimension is Dimension.AGE else None
     svg = bar_chart(
         rows,
         category=chart.category,
